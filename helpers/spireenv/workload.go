@@ -1,0 +1,107 @@
+package spireenv
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"strconv"
+	"time"
+
+	"github.com/moby/moby/api/types/container"
+	"github.com/moby/moby/api/types/mount"
+	"github.com/testcontainers/testcontainers-go"
+	"github.com/testcontainers/testcontainers-go/network"
+	"github.com/testcontainers/testcontainers-go/wait"
+)
+
+// WorkloadSpec describes a workload container.
+type WorkloadSpec struct {
+	// Name is the container's name on the lab network and part of its
+	// Docker name.
+	Name  string
+	Image string
+	// UID is the user and group id the workload runs as; the unix attestor
+	// reports it as unix:uid and unix:gid.
+	UID int
+	// Labels are Docker labels; the docker attestor reports each as
+	// docker:label:<key>:<value>.
+	Labels map[string]string
+	Env    map[string]string
+	Args   []string
+	// WaitFor, if set, must succeed before StartWorkload returns.
+	WaitFor wait.Strategy
+}
+
+// Workload is a workload container.
+type Workload struct {
+	Container *testcontainers.DockerContainer
+	Spec      WorkloadSpec
+	env       *Env
+}
+
+// WorkloadResult is what a workload that ran to completion left behind.
+type WorkloadResult struct {
+	ExitCode int
+	Stdout   string
+	Stderr   string
+}
+
+// StartWorkload starts a workload container with the agent's socket folder
+// mounted read-only at WorkloadSocketDir and SPIFFE_ENDPOINT_SOCKET set.
+func (e *Env) StartWorkload(ctx context.Context, spec WorkloadSpec) (*Workload, error) {
+	labels := e.Session.Labels()
+	maps.Copy(labels, spec.Labels)
+	env := map[string]string{"SPIFFE_ENDPOINT_SOCKET": WorkloadSocketAddr}
+	maps.Copy(env, spec.Env)
+
+	options := []testcontainers.ContainerCustomizer{
+		testcontainers.WithName(e.Session.Name(spec.Name)),
+		testcontainers.WithLabels(labels),
+		testcontainers.WithEnv(env),
+		network.WithNetwork([]string{spec.Name}, e.Network),
+		testcontainers.WithConfigModifier(func(c *container.Config) {
+			c.User = strconv.Itoa(spec.UID) + ":" + strconv.Itoa(spec.UID)
+		}),
+		testcontainers.WithHostConfigModifier(func(hc *container.HostConfig) {
+			hc.Mounts = append(hc.Mounts, mount.Mount{
+				Type: mount.TypeVolume, Source: e.socketVolume, Target: WorkloadSocketDir, ReadOnly: true,
+			})
+		}),
+	}
+	if len(spec.Args) > 0 {
+		options = append(options, testcontainers.WithCmd(spec.Args...))
+	}
+	if spec.WaitFor != nil {
+		options = append(options, testcontainers.WithWaitStrategy(spec.WaitFor))
+	}
+	c, err := testcontainers.Run(ctx, spec.Image, options...)
+	w := &Workload{Container: c, Spec: spec, env: e}
+	if err != nil {
+		return w, fmt.Errorf("failed to start workload %s: %w%s", spec.Name, err, e.logTail(ctx, c))
+	}
+	return w, nil
+}
+
+// RunWorkload starts a workload that exits by itself and waits, at most
+// timeout, for it to finish.
+func (e *Env) RunWorkload(ctx context.Context, spec WorkloadSpec, timeout time.Duration) (*Workload, WorkloadResult, error) {
+	spec.WaitFor = wait.ForExit().WithExitTimeout(timeout).WithPollInterval(100 * time.Millisecond)
+	w, err := e.StartWorkload(ctx, spec)
+	if err != nil {
+		return w, WorkloadResult{}, err
+	}
+	state, err := w.Container.State(ctx)
+	if err != nil {
+		return w, WorkloadResult{}, fmt.Errorf("failed to read the state of workload %s: %w", spec.Name, err)
+	}
+	stdout, stderr, err := logsOf(ctx, e.Session.Docker, w.Container.GetContainerID())
+	if err != nil {
+		return w, WorkloadResult{}, err
+	}
+	return w, WorkloadResult{ExitCode: state.ExitCode, Stdout: stdout, Stderr: stderr}, nil
+}
+
+// Logs returns the workload's standard output and standard error.
+func (w *Workload) Logs(ctx context.Context) (stdout, stderr string, err error) {
+	return logsOf(ctx, w.env.Session.Docker, w.Container.GetContainerID())
+}
