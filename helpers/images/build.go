@@ -302,4 +302,3 @@ func buildCacheDir() (string, error) {
 	}
 	return dir, nil
 }
-

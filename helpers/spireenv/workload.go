@@ -12,6 +12,8 @@ import (
 	"github.com/testcontainers/testcontainers-go"
 	"github.com/testcontainers/testcontainers-go/network"
 	"github.com/testcontainers/testcontainers-go/wait"
+
+	"github.com/spiffe-labs/spiffe-labs/helpers/workload"
 )
 
 // WorkloadSpec describes a workload container.
@@ -104,4 +106,11 @@ func (e *Env) RunWorkload(ctx context.Context, spec WorkloadSpec, timeout time.D
 // Logs returns the workload's standard output and standard error.
 func (w *Workload) Logs(ctx context.Context) (stdout, stderr string, err error) {
 	return logsOf(ctx, w.env.Session.Docker, w.Container.GetContainerID())
+}
+
+// Exec runs the workload's own program again inside its container with args,
+// such as `/workload call https://backend:8443`. The new process has the
+// container's user and labels, so the agent attests it as the same workload.
+func (w *Workload) Exec(ctx context.Context, args ...string) (ExecResult, error) {
+	return execIn(ctx, w.env.Session.Docker, w.Container.GetContainerID(), append([]string{workload.BinaryPath}, args...))
 }
