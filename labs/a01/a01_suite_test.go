@@ -89,6 +89,7 @@ var _ = BeforeSuite(func(ctx SpecContext) {
 	}
 	Expect(err).NotTo(HaveOccurred(), "failed to build the workload image")
 
+	Expect(env.Agent.WaitForX509SVID(ctx, wantID, 30*time.Second)).To(Succeed())
 	_, result, err := env.RunWorkload(ctx, spireenv.WorkloadSpec{Name: "hello", Image: image, UID: uid}, 30*time.Second)
 	Expect(err).NotTo(HaveOccurred(), "failed to run the workload")
 	workloadDone = time.Now()
