@@ -94,10 +94,10 @@ func labArgument(args []string) (string, *lab.Lab, error) {
 	return root, l, err
 }
 
-// exerciseVersion returns the exercise state of one editable file from git:
-// the version at ref, or, without ref, the newest committed version that
-// still carries the lab's TODO markers, so that a learner who committed
-// their own work or the solution still gets the exercise back.
+// exerciseVersion returns the exercise state of one editable file from git.
+// With ref it is the version at ref. Without ref it is the newest committed
+// version that still carries the lab's TODO markers, so a learner who has
+// committed their own work or the solution still gets the exercise back.
 func exerciseVersion(root string, l *lab.Lab, name, ref string) ([]byte, error) {
 	path := l.Path(name)
 	if ref != "" {

@@ -36,8 +36,8 @@ var ldflags = strings.Join([]string{
 
 const buildTags = "netgo,osusergo"
 
-// layoutVersion changes whenever imageLayout changes, so that images built
-// from an older layout are rebuilt.
+// layoutVersion changes whenever writeLayout or the components change, so
+// that images built from an older layout are rebuilt.
 const layoutVersion = "1"
 
 // component is one SPIRE program and the file system of its image, which

@@ -11,8 +11,8 @@ import (
 	"github.com/spiffe-labs/spiffe-labs/helpers/repo"
 )
 
-// ProgressDir is where each lab run leaves its Ginkgo JSON report, relative
-// to the repository root. `labs status` reads the reports from there.
+// ProgressDir is the folder, relative to the repository root, that holds the
+// Ginkgo JSON report of each lab's last run. `labs status` reads it.
 const ProgressDir = ".labs/progress"
 
 // RecordProgress registers a ReportAfterSuite node that writes the run's

@@ -12,9 +12,9 @@ import (
 // WaitForX509SVID waits until the agent has started minting an X.509-SVID for
 // id, which it logs as "Creating X509-SVID" once it has synced the entry.
 // Call it after registering an entry and before starting the workload that
-// uses it: the server reloads its entry cache every few seconds, so an agent
-// can sync once without a brand-new entry, and the Workload API then answers
-// "no identity issued" to a workload that calls too early.
+// uses it. The server reloads its entry cache periodically, so an agent can
+// sync once without a brand-new entry, and a workload that calls too early
+// then gets "no identity issued" from the Workload API.
 func (a *Agent) WaitForX509SVID(ctx context.Context, id spiffeid.ID, timeout time.Duration) error {
 	deadline := time.Now().Add(timeout)
 	// SPIRE's logfmt output quotes the value: spiffe_id="spiffe://...".
