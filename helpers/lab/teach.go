@@ -34,6 +34,11 @@ func (t *teacher) FailureMessage(actual any) string {
 
 func (t *teacher) NegatedFailureMessage(actual any) string {
 	f := Failure{Edit: t.edit, Read: t.read, Evidence: t.evidence}
-	f.Observed = t.inner.NegatedFailureMessage(actual)
+	if e, ok := t.inner.(matchers.Explainer); ok {
+		expected, observed := e.Explain(actual)
+		f.Expected, f.Observed = "not "+expected, observed
+	} else {
+		f.Observed = t.inner.NegatedFailureMessage(actual)
+	}
 	return f.String()
 }

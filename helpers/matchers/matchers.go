@@ -123,6 +123,9 @@ func ExpireBetween(earliest, latest time.Time) Explainer {
 			case time.Time:
 				at = v
 			case *x509.Certificate:
+				if v == nil {
+					return false, "no certificate (nil)", nil
+				}
 				at = v.NotAfter
 			default:
 				return false, "", fmt.Errorf("ExpireBetween cannot read a time from %T", actual)
@@ -148,6 +151,9 @@ func idOf(actual any) (string, error) {
 		}
 		return v.ID.String(), nil
 	case *x509.Certificate:
+		if v == nil {
+			return "", fmt.Errorf("no certificate (nil)")
+		}
 		id, err := x509svid.IDFromCert(v)
 		if err != nil {
 			return "", fmt.Errorf("no SPIFFE ID in the certificate: %v", err)

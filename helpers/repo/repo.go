@@ -47,6 +47,8 @@ func RootFrom(dir string) (string, error) {
 
 func declaresModule(goMod, path string) bool {
 	for line := range strings.Lines(goMod) {
+		// A module path cannot contain "//", so this cuts only a comment.
+		line, _, _ = strings.Cut(line, "//")
 		fields := strings.Fields(line)
 		if len(fields) == 2 && fields[0] == "module" && strings.Trim(fields[1], `"`) == path {
 			return true
