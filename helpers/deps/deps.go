@@ -8,4 +8,8 @@ import (
 	_ "github.com/spiffe/go-spiffe/v2/spiffetls/tlsconfig"
 	_ "github.com/spiffe/go-spiffe/v2/svid/jwtsvid"
 	_ "github.com/spiffe/go-spiffe/v2/workloadapi"
+	_ "github.com/spiffe/spire-api-sdk/proto/spire/api/server/agent/v1"
+	_ "github.com/spiffe/spire-api-sdk/proto/spire/api/server/bundle/v1"
+	_ "github.com/spiffe/spire-api-sdk/proto/spire/api/server/entry/v1"
+	_ "github.com/spiffe/spire-api-sdk/proto/spire/api/types"
 )

@@ -43,6 +43,9 @@ type Session struct {
 	Docker  *testcontainers.DockerClient
 	// Log receives one line for each step a learner should see.
 	Log io.Writer
+	// Kept is set by StartWithOptions with Keep: the session's resources
+	// carry LabelKept and no owner PID, so they outlive the process.
+	Kept bool
 
 	closeOnce sync.Once
 	closeErr  error
@@ -95,13 +98,19 @@ func Connect(ctx context.Context) (*testcontainers.DockerClient, error) {
 // Labels returns the labels to put on every resource of this session.
 func (s *Session) Labels() map[string]string {
 	host, _ := os.Hostname()
-	return map[string]string{
+	labels := map[string]string{
 		LabelManaged:   "true",
 		LabelSession:   s.ID,
 		LabelOwnerPID:  strconv.Itoa(os.Getpid()),
 		LabelOwnerHost: host,
 		LabelPurpose:   s.Purpose,
 	}
+	if s.Kept {
+		// Without an owner PID, RemoveOrphans never removes the resources.
+		delete(labels, LabelOwnerPID)
+		labels[LabelKept] = "true"
+	}
+	return labels
 }
 
 // Name returns a Docker object name for this session: the prefix, the

@@ -70,6 +70,15 @@ type Options struct {
 	Log io.Writer
 	// Debug receives testcontainers-go's own log lines; nil discards them.
 	Debug io.Writer
+	// ShareServerSocket puts the server's API socket folder on a volume, so
+	// that workloads started with WorkloadSpec.MountServerSocket can call the
+	// SPIRE server API as an administrator.
+	ShareServerSocket bool
+	// Keep leaves the environment running after this process exits: its
+	// resources are labelled session.LabelKept instead of with the owner PID
+	// (see session.StartOptions). Remove it with Close, session.RemoveKept or
+	// `make clean`.
+	Keep bool
 }
 
 // Env is a running Track A environment.
@@ -90,6 +99,13 @@ type Env struct {
 	socketVolume  string
 	dataVolume    string
 	workloadCount int
+
+	// serverSocketVolume is empty unless Options.ShareServerSocket is set.
+	serverSocketVolume string
+	// agentConfig is the configuration path that StartAgent reuses.
+	agentConfig string
+	// extraAgents are the agents started with StartAgent, by name.
+	extraAgents map[string]*Agent
 }
 
 // Start brings up the network, the server and the agent, and returns when the
@@ -112,7 +128,7 @@ func Start(ctx context.Context, opts Options) (env *Env, err error) {
 	if err != nil {
 		return nil, err
 	}
-	sess, err := session.Start(ctx, opts.Purpose, log)
+	sess, err := session.StartWithOptions(ctx, opts.Purpose, log, session.StartOptions{Keep: opts.Keep})
 	if err != nil {
 		return nil, err
 	}
@@ -144,6 +160,12 @@ func Start(ctx context.Context, opts Options) (env *Env, err error) {
 		}
 	}
 
+	if opts.ShareServerSocket {
+		if env.serverSocketVolume, err = env.createVolume(ctx, "server-socket"); err != nil {
+			return env, err
+		}
+	}
+
 	if env.Server, err = env.startServer(ctx, pathOr(opts.ServerConfig, "fixtures/spire/server.conf")); err != nil {
 		return env, err
 	}
@@ -161,7 +183,11 @@ func Start(ctx context.Context, opts Options) (env *Env, err error) {
 			return env, err
 		}
 	}
-	env.Agent, err = env.startAgent(ctx, pathOr(opts.AgentConfig, "fixtures/spire/agent.conf"), token, bundle.Stdout)
+	env.agentConfig = pathOr(opts.AgentConfig, "fixtures/spire/agent.conf")
+	env.Agent, err = env.startAgent(ctx, env.agentConfig, token, bundle.Stdout, &Agent{
+		Alias: env.NodeAlias, host: "spire-agent", containerPart: "agent",
+		socketVolume: env.socketVolume, dataVolume: env.dataVolume,
+	})
 	return env, err
 }
 
@@ -183,6 +209,11 @@ func (e *Env) startServer(ctx context.Context, configPath string) (*Server, erro
 			Reader: strings.NewReader(string(config)), ContainerFilePath: serverConfigPath, FileMode: 0o644,
 		}),
 		testcontainers.WithCmd("-config", serverConfigPath),
+		testcontainers.WithHostConfigModifier(func(hc *container.HostConfig) {
+			if e.serverSocketVolume != "" {
+				hc.Mounts = append(hc.Mounts, mount.Mount{Type: mount.TypeVolume, Source: e.serverSocketVolume, Target: serverSocketDir})
+			}
+		}),
 		testcontainers.WithWaitStrategy(healthy(serverBinary)),
 	)
 	server := &Server{env: e}
@@ -195,16 +226,18 @@ func (e *Env) startServer(ctx context.Context, configPath string) (*Server, erro
 	return server, nil
 }
 
-func (e *Env) startAgent(ctx context.Context, configPath, token, bundlePEM string) (*Agent, error) {
+// startAgent starts the agent described by agent's Alias, host, containerPart
+// and volumes, which join with token and trust bundlePEM, and fills in the rest.
+func (e *Env) startAgent(ctx context.Context, configPath, token, bundlePEM string, agent *Agent) (*Agent, error) {
 	config, err := os.ReadFile(filepath.Join(e.root, configPath))
 	if err != nil {
 		return nil, fmt.Errorf("failed to read the agent configuration: %w", err)
 	}
 	dockerSocket := testcontainers.MustExtractDockerSocket(ctx)
 	c, err := testcontainers.Run(ctx, e.Images.Agent,
-		testcontainers.WithName(e.Session.Name("agent")),
+		testcontainers.WithName(e.Session.Name(agent.containerPart)),
 		testcontainers.WithLabels(e.Session.Labels()),
-		network.WithNetwork([]string{"spire-agent"}, e.Network),
+		network.WithNetwork([]string{agent.host}, e.Network),
 		testcontainers.WithFiles(
 			testcontainers.ContainerFile{Reader: strings.NewReader(string(config)), ContainerFilePath: agentConfigPath, FileMode: 0o644},
 			testcontainers.ContainerFile{Reader: strings.NewReader(bundlePEM), ContainerFilePath: agentBundlePath, FileMode: 0o644},
@@ -217,13 +250,14 @@ func (e *Env) startAgent(ctx context.Context, configPath, token, bundlePEM strin
 			hc.PidMode = "host"
 			hc.Mounts = append(hc.Mounts,
 				mount.Mount{Type: mount.TypeBind, Source: dockerSocket, Target: "/var/run/docker.sock", ReadOnly: true},
-				mount.Mount{Type: mount.TypeVolume, Source: e.socketVolume, Target: agentSocketDir},
-				mount.Mount{Type: mount.TypeVolume, Source: e.dataVolume, Target: agentDataDir},
+				mount.Mount{Type: mount.TypeVolume, Source: agent.socketVolume, Target: agentSocketDir},
+				mount.Mount{Type: mount.TypeVolume, Source: agent.dataVolume, Target: agentDataDir},
 			)
 		}),
 		testcontainers.WithWaitStrategy(healthy(agentBinary)),
 	)
-	agent := &Agent{env: e, ID: spiffeid.RequireFromPath(e.TrustDomain, "/spire/agent/join_token/"+token)}
+	agent.env = e
+	agent.ID = spiffeid.RequireFromPath(e.TrustDomain, "/spire/agent/join_token/"+token)
 	if c != nil {
 		agent.Container = c
 	}

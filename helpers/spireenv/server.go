@@ -147,12 +147,25 @@ func (s *Server) Logs(ctx context.Context) (string, error) {
 	return stdout + stderr, err
 }
 
-// Agent is the running SPIRE agent.
+// Agent is a running SPIRE agent.
 type Agent struct {
 	Container *testcontainers.DockerContainer
 	// ID is the agent's SPIFFE ID, spiffe://<td>/spire/agent/join_token/<token>.
-	ID  spiffeid.ID
-	env *Env
+	ID spiffeid.ID
+	// Name is the name given to Env.StartAgent, and empty for Env.Agent.
+	Name string
+	// Alias is the readable ID that the agent's join token registered, the
+	// parent ID for workload entries on this agent. Env.Agent's is
+	// Env.NodeAlias.
+	Alias spiffeid.ID
+	env   *Env
+
+	// host is the agent's name on the lab network and containerPart the
+	// session-specific part of its container name.
+	host          string
+	containerPart string
+	socketVolume  string
+	dataVolume    string
 }
 
 // Logs returns the agent's log output.

@@ -32,6 +32,18 @@ type WorkloadSpec struct {
 	Args   []string
 	// WaitFor, if set, must succeed before StartWorkload returns.
 	WaitFor wait.Strategy
+	// Agent is the agent whose Workload API socket the workload mounts; nil
+	// means Env.Agent.
+	Agent *Agent
+	// MountServerSocket also mounts the server's API socket folder read-only
+	// at ServerSocketDir. It needs Options.ShareServerSocket, and UID
+	// ServerUID (or 0) to pass the socket's 0770 permissions. Any process
+	// that can open that socket is an administrator of the server.
+	MountServerSocket bool
+	// PublishedPorts are container ports, such as "8080/tcp", that Docker
+	// publishes on the host's loopback address 127.0.0.1 at a random port.
+	// Read that port with Container.MappedPort.
+	PublishedPorts []string
 }
 
 // Workload is a workload container.
@@ -51,6 +63,13 @@ type WorkloadResult struct {
 // StartWorkload starts a workload container with the agent's socket folder
 // mounted read-only at WorkloadSocketDir and SPIFFE_ENDPOINT_SOCKET set.
 func (e *Env) StartWorkload(ctx context.Context, spec WorkloadSpec) (*Workload, error) {
+	socketVolume := e.socketVolume
+	if spec.Agent != nil {
+		socketVolume = spec.Agent.socketVolume
+	}
+	if spec.MountServerSocket && e.serverSocketVolume == "" {
+		return nil, fmt.Errorf("workload %s needs the server's socket, but the environment was started without Options.ShareServerSocket", spec.Name)
+	}
 	labels := e.Session.Labels()
 	maps.Copy(labels, spec.Labels)
 	env := map[string]string{"SPIFFE_ENDPOINT_SOCKET": WorkloadSocketAddr}
@@ -66,8 +85,13 @@ func (e *Env) StartWorkload(ctx context.Context, spec WorkloadSpec) (*Workload, 
 		}),
 		testcontainers.WithHostConfigModifier(func(hc *container.HostConfig) {
 			hc.Mounts = append(hc.Mounts, mount.Mount{
-				Type: mount.TypeVolume, Source: e.socketVolume, Target: WorkloadSocketDir, ReadOnly: true,
+				Type: mount.TypeVolume, Source: socketVolume, Target: WorkloadSocketDir, ReadOnly: true,
 			})
+			if spec.MountServerSocket {
+				hc.Mounts = append(hc.Mounts, mount.Mount{
+					Type: mount.TypeVolume, Source: e.serverSocketVolume, Target: ServerSocketDir, ReadOnly: true,
+				})
+			}
 		}),
 	}
 	if len(spec.Args) > 0 {
@@ -75,6 +99,13 @@ func (e *Env) StartWorkload(ctx context.Context, spec WorkloadSpec) (*Workload, 
 	}
 	if spec.WaitFor != nil {
 		options = append(options, testcontainers.WithWaitStrategy(spec.WaitFor))
+	}
+	if len(spec.PublishedPorts) > 0 {
+		publish, err := publishOnLoopback(spec.PublishedPorts)
+		if err != nil {
+			return nil, fmt.Errorf("workload %s: %w", spec.Name, err)
+		}
+		options = append(options, publish...)
 	}
 	c, err := testcontainers.Run(ctx, spec.Image, options...)
 	w := &Workload{Container: c, Spec: spec, env: e}
