@@ -18,6 +18,7 @@ import (
 	"github.com/onsi/ginkgo/v2/types"
 
 	"github.com/spiffe-labs/spiffe-labs/helpers/lab"
+	"github.com/spiffe-labs/spiffe-labs/helpers/readme"
 	"github.com/spiffe-labs/spiffe-labs/helpers/repo"
 )
 
@@ -132,7 +133,8 @@ func verifyLab(ctx context.Context, root string, l *lab.Lab) []string {
 }
 
 // checkFiles checks the lab's files before anything runs: every editable file
-// exists, carries the lab's TODO marker and has a solution without it.
+// exists, carries the lab's TODO marker and has a solution without it, and
+// the README's code embeds are valid and up to date.
 func checkFiles(l *lab.Lab) []string {
 	var problems []string
 	marker := fmt.Sprintf("TODO(lab-%02d)", l.Number)
@@ -154,8 +156,17 @@ func checkFiles(l *lab.Lab) []string {
 			problems = append(problems, fmt.Sprintf("solution file solutions/%s/%s still has a %s marker", l.ID, name, marker))
 		}
 	}
-	if _, err := os.Stat(filepath.Join(l.Dir, "README.md")); err != nil {
+	readmePath := filepath.Join(l.Dir, "README.md")
+	if _, err := os.Stat(readmePath); err != nil {
 		problems = append(problems, fmt.Sprintf("%s is missing", l.Path("README.md")))
+		return problems
+	}
+	embeds, err := readme.Check(filepath.Dir(filepath.Dir(l.Dir)), readmePath)
+	if err != nil {
+		return append(problems, err.Error())
+	}
+	for _, p := range embeds {
+		problems = append(problems, p.Error())
 	}
 	return problems
 }
