@@ -17,7 +17,7 @@ import (
 // output is the JSON the workload prints: its SVIDs, or the error that
 // prevented fetching them.
 type output struct {
-	SVIDs []svid  `json:"svids,omitempty"`
+	SVIDs []svid `json:"svids,omitempty"`
 	Error string `json:"error,omitempty"`
 }
 
