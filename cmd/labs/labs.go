@@ -2,6 +2,8 @@ package main
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -12,11 +14,16 @@ import (
 // findLab resolves a lab name, given as an id (a07), a number (7 or 07) or
 // a global name (lab-07), against the labs in the repository.
 func findLab(root, name string) (*lab.Lab, error) {
+	normalized := strings.TrimPrefix(strings.ToLower(strings.TrimSpace(name)), "lab-")
+	// An id loads that lab alone, so a half-written lab elsewhere in the
+	// tree cannot block commands about this one.
+	if _, err := os.Stat(filepath.Join(root, "labs", normalized, "lab.yaml")); err == nil {
+		return lab.LoadFrom(root, normalized)
+	}
 	labs, err := lab.All(root)
 	if err != nil {
 		return nil, err
 	}
-	normalized := strings.TrimPrefix(strings.ToLower(strings.TrimSpace(name)), "lab-")
 	number, numberErr := strconv.Atoi(normalized)
 	for _, l := range labs {
 		if l.ID == normalized || (numberErr == nil && l.Number == number) {

@@ -11,24 +11,93 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+
+	"go.yaml.in/yaml/v3"
 )
 
-// isGradingFile reports whether a repository path (forward slashes) is one
-// of the files that decide a grade and that grade -pristine takes from git:
-// a spec file under labs/, anything under helpers/ or fixtures/, go.mod or
-// go.sum.
-//
-// NOTE: other files under labs/, such as a lab's workload or report types,
-// still come from the learner's tree; only spec files are restored there.
-func isGradingFile(name string) bool {
+// pristineFiles holds the files of one git revision that decide a grade: every
+// file under labs/ except the learner's editable files (specs, workloads,
+// report types and lab.yaml itself), everything under helpers/ and fixtures/,
+// go.mod and go.sum. Names use forward slashes.
+type pristineFiles struct {
+	files map[string]pristineFile
+	// editable lists the learner's files, as the revision's lab.yaml files
+	// name them, so that they are left as the learner wrote them.
+	editable map[string]bool
+}
+
+type pristineFile struct {
+	data []byte
+	mode fs.FileMode
+}
+
+// isGradingFile reports whether a repository path (forward slashes) decides
+// a grade and therefore comes from the pristine revision.
+func (p *pristineFiles) isGradingFile(name string) bool {
 	switch {
 	case name == "go.mod" || name == "go.sum":
 		return true
 	case strings.HasPrefix(name, "helpers/") || strings.HasPrefix(name, "fixtures/"):
 		return true
+	case strings.HasPrefix(name, "labs/"):
+		return !p.editable[name]
 	default:
-		return strings.HasPrefix(name, "labs/") && strings.HasSuffix(name, "_test.go")
+		return false
 	}
+}
+
+// readPristine reads the grading files of commit from the git repository at src.
+func readPristine(src, commit, ref string) (*pristineFiles, error) {
+	archive, err := gitOutput(src, "archive", "--format=tar", commit)
+	if err != nil {
+		return nil, err
+	}
+	all := map[string]pristineFile{}
+	reader := tar.NewReader(bytes.NewReader(archive))
+	for {
+		header, err := reader.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("failed to read the files of %s: %w", ref, err)
+		}
+		if header.Typeflag != tar.TypeReg {
+			continue
+		}
+		name := path.Clean(header.Name)
+		if !filepath.IsLocal(filepath.FromSlash(name)) {
+			return nil, fmt.Errorf("invalid path %q in %s", header.Name, ref)
+		}
+		data, err := io.ReadAll(reader)
+		if err != nil {
+			return nil, err
+		}
+		all[name] = pristineFile{data: data, mode: fs.FileMode(header.Mode).Perm() | 0o200}
+	}
+
+	p := &pristineFiles{files: map[string]pristineFile{}, editable: map[string]bool{}}
+	for name, file := range all {
+		dir, base := path.Split(name)
+		if base != "lab.yaml" || !strings.HasPrefix(dir, "labs/") || strings.Count(dir, "/") != 2 {
+			continue
+		}
+		var meta struct {
+			Editable []string `yaml:"editable"`
+		}
+		if err := yaml.Unmarshal(file.data, &meta); err != nil {
+			return nil, fmt.Errorf("invalid %s in %s: %w", name, ref, err)
+		}
+		for _, editable := range meta.Editable {
+			p.editable[path.Join(dir, filepath.ToSlash(editable))] = true
+		}
+	}
+	for name, file := range all {
+		if p.isGradingFile(name) {
+			p.files[name] = file
+		}
+	}
+	return p, nil
 }
 
 // restorePristine replaces the grading files in the copy at dst with their
@@ -44,39 +113,19 @@ func restorePristine(src, dst, ref string) (string, error) {
 		return "", fmt.Errorf("no commit named %q in %s; pass a branch, tag or commit that exists there (git fetch it first in a shallow clone)", ref, src)
 	}
 	commit := strings.TrimSpace(string(out))
-	archive, err := gitOutput(src, "archive", "--format=tar", commit)
+	pristine, err := readPristine(src, commit, ref)
 	if err != nil {
 		return "", err
 	}
-
-	if err := removeGradingFiles(dst); err != nil {
+	if err := pristine.removeGradingFiles(dst); err != nil {
 		return "", err
 	}
-	reader := tar.NewReader(bytes.NewReader(archive))
-	for {
-		header, err := reader.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return "", fmt.Errorf("failed to read the files of %s: %w", ref, err)
-		}
-		name := path.Clean(header.Name)
-		if header.Typeflag != tar.TypeReg || !isGradingFile(name) {
-			continue
-		}
-		if !filepath.IsLocal(filepath.FromSlash(name)) {
-			return "", fmt.Errorf("invalid path %q in %s", header.Name, ref)
-		}
+	for name, file := range pristine.files {
 		target := filepath.Join(dst, filepath.FromSlash(name))
 		if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
 			return "", err
 		}
-		data, err := io.ReadAll(reader)
-		if err != nil {
-			return "", err
-		}
-		if err := os.WriteFile(target, data, fs.FileMode(header.Mode).Perm()|0o200); err != nil {
+		if err := os.WriteFile(target, file.data, file.mode); err != nil {
 			return "", err
 		}
 	}
@@ -84,20 +133,26 @@ func restorePristine(src, dst, ref string) (string, error) {
 }
 
 // removeGradingFiles deletes every grading file in the repository copy at
-// root.
-func removeGradingFiles(root string) error {
+// root, so that only the pristine revision's versions remain afterwards.
+func (p *pristineFiles) removeGradingFiles(root string) error {
 	for _, name := range []string{"go.mod", "go.sum", "helpers", "fixtures"} {
 		if err := os.RemoveAll(filepath.Join(root, name)); err != nil {
 			return err
 		}
 	}
-	labs := filepath.Join(root, "labs")
-	err := filepath.WalkDir(labs, func(p string, d fs.DirEntry, err error) error {
+	err := filepath.WalkDir(filepath.Join(root, "labs"), func(file string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
-		if !d.IsDir() && strings.HasSuffix(d.Name(), "_test.go") {
-			return os.Remove(p)
+		if d.IsDir() {
+			return nil
+		}
+		rel, err := filepath.Rel(root, file)
+		if err != nil {
+			return err
+		}
+		if p.isGradingFile(filepath.ToSlash(rel)) {
+			return os.Remove(file)
 		}
 		return nil
 	})
