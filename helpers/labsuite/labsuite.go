@@ -5,8 +5,10 @@ package labsuite
 
 import (
 	"context"
+	"errors"
 	"io"
 	"os"
+	"strings"
 	"sync"
 	"time"
 
@@ -14,6 +16,7 @@ import (
 
 	"github.com/spiffe-labs/spiffe-labs/helpers/lab"
 	"github.com/spiffe-labs/spiffe-labs/helpers/spireenv"
+	"github.com/spiffe-labs/spiffe-labs/helpers/workload"
 )
 
 // MustLoad returns the metadata of lab id, failing the suite if it is invalid.
@@ -61,6 +64,19 @@ func StartTrackA(ctx context.Context, l *lab.Lab, opts spireenv.Options) *spiree
 		opts.Debug = GinkgoWriter
 	}
 	env, err := spireenv.Start(ctx, opts)
+	var compileErr *workload.CompileError
+	if errors.As(err, &compileErr) {
+		var editable []string
+		for _, name := range l.Editable {
+			editable = append(editable, l.Path(name))
+		}
+		Fail(lab.Failure{
+			Expected: "the lab's Go code to compile",
+			Observed: compileErr.Output,
+			Edit:     strings.Join(editable, ", "),
+			Read:     l.Path("README.md"),
+		}.String())
+	}
 	if err != nil {
 		Fail("Setup failed before any spec of " + l.Name() + " ran, so this is not about your code.\n" + err.Error())
 	}

@@ -74,6 +74,11 @@ type Options struct {
 	// that workloads started with WorkloadSpec.MountServerSocket can call the
 	// SPIRE server API as an administrator.
 	ShareServerSocket bool
+	// Workloads are main packages, relative to the repository root (such as
+	// "./labs/a01/workload"), whose images are built while the server and
+	// agent start. Env.WorkloadImage returns them. A package that does not
+	// compile makes Start return a *workload.CompileError.
+	Workloads []string
 	// Keep leaves the environment running after this process exits: its
 	// resources are labelled session.LabelKept instead of with the owner PID
 	// (see session.StartOptions). Remove it with Close, session.RemoveKept or
@@ -106,6 +111,8 @@ type Env struct {
 	agentConfig string
 	// extraAgents are the agents started with StartAgent, by name.
 	extraAgents map[string]*Agent
+	// workloadImages maps the packages of Options.Workloads to their images.
+	workloadImages map[string]string
 }
 
 // Start brings up the network, the server and the agent, and returns when the
@@ -139,6 +146,14 @@ func Start(ctx context.Context, opts Options) (env *Env, err error) {
 			defer cancel()
 			err = errors.Join(err, env.Close(closeCtx))
 			env = nil
+		}
+	}()
+
+	waitForBuilds := env.prebuild(ctx, opts.Workloads)
+	defer func() {
+		// The builds must end before Start returns, also when it fails.
+		if buildErr := waitForBuilds(); buildErr != nil && err == nil {
+			err = buildErr
 		}
 	}()
 

@@ -3,7 +3,6 @@ package a01_test
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"math/rand/v2"
 	"testing"
@@ -14,10 +13,8 @@ import (
 	"github.com/spiffe/go-spiffe/v2/bundle/x509bundle"
 	"github.com/spiffe/go-spiffe/v2/spiffeid"
 
-	"github.com/spiffe-labs/spiffe-labs/helpers/lab"
 	"github.com/spiffe-labs/spiffe-labs/helpers/labsuite"
 	"github.com/spiffe-labs/spiffe-labs/helpers/spireenv"
-	"github.com/spiffe-labs/spiffe-labs/helpers/workload"
 	"github.com/spiffe-labs/spiffe-labs/labs/a01"
 )
 
@@ -48,6 +45,9 @@ var (
 	bundle *x509bundle.Bundle
 )
 
+// workloadPackage is the lab's workload program; it calls the learner's code.
+const workloadPackage = "./labs/a01/workload"
+
 // workloadOutput mirrors the JSON that labs/a01/workload prints.
 type workloadOutput struct {
 	Report *a01.Report `json:"report"`
@@ -64,6 +64,8 @@ var _ = BeforeSuite(func(ctx SpecContext) {
 	setupStarted = time.Now()
 
 	env = labsuite.StartTrackA(ctx, thisLab, spireenv.Options{
+		// The workload compiles while the server and agent start.
+		Workloads: []string{workloadPackage},
 		// The entry is registered before the agent starts, so the agent's
 		// first sync already carries it.
 		BeforeAgent: func(ctx context.Context, env *spireenv.Env) error {
@@ -79,17 +81,8 @@ var _ = BeforeSuite(func(ctx SpecContext) {
 		},
 	})
 
-	image, err := workload.Build(ctx, env.Session.Docker, "./labs/a01/workload")
-	var compileErr *workload.CompileError
-	if errors.As(err, &compileErr) {
-		Fail(lab.Failure{
-			Expected: "the workload to compile",
-			Observed: compileErr.Output,
-			Edit:     thisLab.Path("svid.go"),
-			Read:     thisLab.Path("README.md#step-1-fetch-the-svid"),
-		}.String())
-	}
-	Expect(err).NotTo(HaveOccurred(), "failed to build the workload image")
+	image, err := env.WorkloadImage(workloadPackage)
+	Expect(err).NotTo(HaveOccurred())
 
 	Expect(env.Agent.WaitForX509SVID(ctx, wantID, 30*time.Second)).To(Succeed())
 	_, result, err := env.RunWorkload(ctx, spireenv.WorkloadSpec{Name: "hello", Image: image, UID: uid}, 30*time.Second)
