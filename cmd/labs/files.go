@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/moby/term"
+
 	"github.com/spiffe-labs/spiffe-labs/helpers/lab"
 	"github.com/spiffe-labs/spiffe-labs/helpers/repo"
 )
@@ -132,8 +134,8 @@ func gitOutput(dir string, args ...string) ([]byte, error) {
 // confirm asks a yes/no question on the terminal and returns an error unless
 // the answer is yes. Without a terminal it fails and names the -f flag.
 func confirm(question string) error {
-	info, err := os.Stdin.Stat()
-	if err != nil || info.Mode()&os.ModeCharDevice == 0 {
+	// /dev/null is a character device too, so ask the terminal driver.
+	if !term.IsTerminal(os.Stdin.Fd()) {
 		return fmt.Errorf("%s\nNo terminal to ask on; pass -f (FORCE=1 with make) to overwrite", question)
 	}
 	fmt.Printf("%s [y/N] ", question)

@@ -133,7 +133,10 @@ func TestFailureSummary(t *testing.T) {
 			message: "Expected: an SVID\nObserved: no identity\n          issued yet\nEdit:     labs/a01/svid.go\n" +
 				"Read:     labs/a01/README.md#step-1\nEvidence:\n  agent log line\n",
 			maxExtra: 3,
-			want:     []string{"Expected: an SVID", "Observed: no identity", "          issued yet", "Edit:     labs/a01/svid.go", "Read:     labs/a01/README.md#step-1"},
+			// The evidence is SPIRE's own word on the failure, so the summary keeps
+			// its first lines too.
+			want: []string{"Expected: an SVID", "Observed: no identity", "          issued yet", "Edit:     labs/a01/svid.go", "Read:     labs/a01/README.md#step-1",
+				"Evidence:", "  agent log line"},
 		},
 		{
 			name:     "long observed value",

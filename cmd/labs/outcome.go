@@ -120,9 +120,9 @@ func isExercise(spec types.SpecReport) bool {
 // failureLabels are the labels of lab.Failure's lines that a learner acts on.
 var failureLabels = []string{"Expected:", "Observed:", "Edit:", "Read:"}
 
-// failureSummary returns the Expected, Observed, Edit and Read lines of a
-// failure message written with lab.Failure, each with at most maxExtra of
-// its continuation lines. A message in another form (a plain Gomega failure)
+// failureSummary returns the Expected, Observed, Edit, Read and Evidence
+// lines of a failure message written with lab.Failure, each with at most
+// maxExtra of its continuation lines. A message in another form (a plain Gomega failure)
 // gives its first lines instead.
 func failureSummary(message string, maxExtra int) []string {
 	var lines []string
@@ -136,9 +136,14 @@ func failureSummary(message string, maxExtra int) []string {
 			extra = 0
 			continue
 		}
-		// lab.Failure indents continuation lines under the text, so any other
-		// line ends the field.
-		if extra < 0 || !strings.HasPrefix(line, "          ") {
+		if line == "Evidence:" {
+			lines = append(lines, line)
+			extra = 0
+			continue
+		}
+		// lab.Failure indents continuation lines under the text (evidence by
+		// two spaces), so any other line ends the field.
+		if extra < 0 || !strings.HasPrefix(line, "  ") {
 			extra = -1
 			continue
 		}

@@ -22,6 +22,11 @@ const ProgressDir = ".labs/progress"
 //	var _ = labsuite.RecordProgress(thisLab)
 func RecordProgress(l *lab.Lab) bool {
 	ReportAfterSuite("record "+l.Name()+" progress", func(report Report) {
+		// A run focused on another lab (ginkgo -focus lab-02 ./labs/...)
+		// skips every spec here; it must not overwrite this lab's last result.
+		if report.PreRunStats.SpecsThatWillRun == 0 {
+			return
+		}
 		root, err := repo.Root()
 		if err != nil {
 			return

@@ -28,6 +28,10 @@ import (
 // BinaryPath is where the program sits in the image; it is the entry point.
 const BinaryPath = "/workload"
 
+// ImageLabel marks workload images. Every change to a lab's code makes a new
+// image, and `labs clean` removes them by this label.
+const ImageLabel = "io.spiffe-labs.workload-image"
+
 // CompileError reports that a package did not compile. Output is the
 // compiler's own message, with file names and line numbers.
 type CompileError struct {
@@ -106,7 +110,10 @@ func importBinary(ctx context.Context, docker *testcontainers.DockerClient, bina
 		return err
 	}
 	response, err := docker.ImageImport(ctx, client.ImageImportSource{Source: &layer, SourceName: "-"}, image,
-		client.ImageImportOptions{Changes: []string{fmt.Sprintf(`ENTRYPOINT ["%s"]`, BinaryPath)}})
+		client.ImageImportOptions{Changes: []string{
+			fmt.Sprintf(`ENTRYPOINT ["%s"]`, BinaryPath),
+			"LABEL " + ImageLabel + "=true",
+		}})
 	if err != nil {
 		return fmt.Errorf("failed to import image %s: %w", image, err)
 	}

@@ -29,6 +29,8 @@ func TestLab04(t *testing.T) {
 
 var thisLab = labsuite.MustLoad("a04")
 
+var _ = labsuite.RecordProgress(thisLab)
+
 // batchJWTTTL is the jwt_svid_ttl of the batch workload's entry, short so
 // that the expiry spec can wait its token out.
 const batchJWTTTL = 5 * time.Second

@@ -79,7 +79,7 @@ var _ = Describe(thisLab.Describe(), func() {
 				Observed: fmt.Sprintf("%d serial(s) in %d calls over %s", len(seen), len(watch.Calls), elapsed.Round(100*time.Millisecond)),
 				Edit:     editServer,
 				Read:     readSource,
-				Evidence: append(append([]string{"What the frontend saw, certificate by certificate:"}, timeline(seen)...), renewals(ctx)...),
+				Evidence: append(seenEvidence(seen), renewals(ctx)...),
 			}.String())
 		}
 
@@ -93,6 +93,15 @@ var _ = Describe(thisLab.Describe(), func() {
 		}
 	})
 })
+
+// seenEvidence describes the certificates the frontend saw, or says that it
+// saw none because no call completed a handshake.
+func seenEvidence(seen []certificate) []string {
+	if len(seen) == 0 {
+		return []string{"The frontend saw no certificate: no call completed a TLS handshake."}
+	}
+	return append([]string{"What the frontend saw, certificate by certificate:"}, timeline(seen)...)
+}
 
 // certificate is one certificate the backend presented, over a run of
 // consecutive calls.

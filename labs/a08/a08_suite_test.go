@@ -28,6 +28,8 @@ func TestLab08(t *testing.T) {
 
 var thisLab = labsuite.MustLoad("a08")
 
+var _ = labsuite.RecordProgress(thisLab)
+
 // edgeName is the name of the second agent, the one on the compromised host.
 const edgeName = "edge"
 
