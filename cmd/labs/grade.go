@@ -215,8 +215,33 @@ func gradeLab(ctx context.Context, root, out string, c courseLab) (labGrade, err
 	if o.Missing > 0 {
 		grade.Specs = addSpecsNotRun(ctx, root, c.Lab, &grade, grade.Specs)
 	}
+	withholdOnGuardFailure(&grade)
 	sumPoints(&grade)
 	return grade, nil
+}
+
+// withholdOnGuardFailure takes every point of a lab away while one of its
+// specs without the "exercise" label fails. Those specs pass in the exercise
+// state and guard against answers that are too broad (a policy that rejects
+// everyone, an entry with too few selectors, banning every agent), so an
+// answer that breaks one has not solved the lab.
+func withholdOnGuardFailure(grade *labGrade) {
+	var failed []string
+	for _, spec := range grade.Specs {
+		if !spec.Exercise && spec.NodeType == types.NodeTypeIt.String() && spec.Failure != "" {
+			failed = append(failed, spec.Text)
+		}
+	}
+	if len(failed) == 0 {
+		return
+	}
+	for i := range grade.Specs {
+		grade.Specs[i].Points = 0
+	}
+	if grade.Detail != "" {
+		grade.Detail += "\n"
+	}
+	grade.Detail += "no points while these specs, which the exercise state already passed, fail: " + strings.Join(failed, "; ")
 }
 
 func sumPoints(grade *labGrade) {
@@ -270,7 +295,7 @@ func gradeSpecs(root string, l *lab.Lab, report types.Report, focused bool) []sp
 			Text:     specTitle(l, spec),
 			NodeType: spec.LeafNodeType.String(),
 			State:    spec.State.String(),
-			Exercise: isIt && isExercise(spec),
+			Exercise: isIt && isExercise(spec) && definedInSpecFile(root, l, spec),
 			Seconds:  spec.RunTime.Seconds(),
 		}
 		if !isIt {
@@ -291,6 +316,15 @@ func gradeSpecs(root string, l *lab.Lab, report types.Report, focused bool) []sp
 		specs = append(specs, g)
 	}
 	return specs
+}
+
+// definedInSpecFile reports whether a spec comes from one of the lab's
+// *_test.go files. A learner's editable file can register Ginkgo specs too;
+// those must not earn points.
+func definedInSpecFile(root string, l *lab.Lab, spec types.SpecReport) bool {
+	name := relativeLocation(root, spec.LeafNodeLocation)
+	name, _, _ = strings.Cut(name, ":")
+	return strings.HasSuffix(name, "_test.go") && strings.HasPrefix(name, "labs/"+l.ID+"/") && !l.IsEditable(name)
 }
 
 // solutionSpecs returns the It specs of a lab by a dry run of its suite

@@ -263,6 +263,9 @@ func TestParseRejects(t *testing.T) {
 		{"docker label without value", entry(`"parent_id": "spiffe://example.org/a", "spiffe_id": "spiffe://example.org/web", "selectors": [{"type": "docker", "value": "label:app"}]`), []problem{
 			{"", ".entries[0].selectors[0].value", "has no label value", `"label:app:<value>"`},
 		}},
+		{"docker label as key=value", entry(`"parent_id": "spiffe://example.org/a", "spiffe_id": "spiffe://example.org/web", "selectors": [{"type": "docker", "value": "label:app=inventory"}]`), []problem{
+			{"", ".entries[0].selectors[0].value", "has no label value", `write "label:app:inventory"`},
+		}},
 		{"docker label without key", entry(`"parent_id": "spiffe://example.org/a", "spiffe_id": "spiffe://example.org/web", "selectors": [{"type": "docker", "value": "label:"}]`), []problem{
 			{"", ".entries[0].selectors[0].value", "names no label", ""},
 		}},

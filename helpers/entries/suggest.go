@@ -235,8 +235,12 @@ func checkDockerValue(value string) (message, fix string) {
 			return fmt.Sprintf("docker selector %s names no label", quote(value)),
 				`write "label:<key>:<value>", such as "label:app:web"`
 		case !hasValue:
-			return fmt.Sprintf("docker selector %s has no label value; the docker attestor reports every label as label:<key>:<value>", quote(value)),
-				fmt.Sprintf(`write "label:%s:<value>"`, labelKey)
+			message := fmt.Sprintf("docker selector %s has no label value; the docker attestor reports every label as label:<key>:<value>", quote(value))
+			// "label:app=web" is the docker CLI's key=value form.
+			if k, v, isPair := strings.Cut(labelKey, "="); isPair && k != "" && v != "" {
+				return message, fmt.Sprintf(`write "label:%s:%s"`, k, v)
+			}
+			return message, fmt.Sprintf(`write "label:%s:<value>"`, labelKey)
 		}
 	case key == "env":
 		if !strings.Contains(rest, "=") {

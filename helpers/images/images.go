@@ -15,6 +15,7 @@ import (
 
 	"github.com/testcontainers/testcontainers-go"
 
+	"github.com/spiffe-labs/spiffe-labs/helpers/repo"
 	"github.com/spiffe-labs/spiffe-labs/helpers/session"
 )
 
@@ -69,6 +70,14 @@ func resolveSPIRE(ctx context.Context, docker *testcontainers.DockerClient, log 
 	source := strings.ToLower(strings.TrimSpace(os.Getenv(EnvSource)))
 	switch source {
 	case "", "auto":
+		if present(ctx, docker, OfficialServer) && present(ctx, docker, OfficialAgent) {
+			return SPIRE{Server: OfficialServer, Agent: OfficialAgent, Source: "official"}, nil
+		}
+		// Images built here before are used without trying the registry
+		// again, so an offline machine does not wait on it every run.
+		if local, ok := presentLocal(ctx, docker); ok {
+			return local, nil
+		}
 		images, err := official(ctx, docker, log)
 		if err == nil {
 			return images, nil
@@ -100,6 +109,20 @@ func official(ctx context.Context, docker *testcontainers.DockerClient, log io.W
 		}
 	}
 	return SPIRE{Server: OfficialServer, Agent: OfficialAgent, Source: "official"}, nil
+}
+
+// presentLocal returns the locally built images of the current recipe when
+// both exist.
+func presentLocal(ctx context.Context, docker *testcontainers.DockerClient) (SPIRE, bool) {
+	root, err := repo.Root()
+	if err != nil {
+		return SPIRE{}, false
+	}
+	server, agent, err := LocalTags(root)
+	if err != nil || !present(ctx, docker, server) || !present(ctx, docker, agent) {
+		return SPIRE{}, false
+	}
+	return SPIRE{Server: server, Agent: agent, Source: "local"}, true
 }
 
 func present(ctx context.Context, docker *testcontainers.DockerClient, image string) bool {

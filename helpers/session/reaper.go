@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"sync"
 	"time"
 
@@ -16,6 +17,20 @@ import (
 const ryukImage = "testcontainers/ryuk:0.14.0"
 
 var reaperOnce sync.Once
+
+// reaperRetryAfter is how long a failed pull of the reaper image is
+// remembered before a run tries the registry again.
+const reaperRetryAfter = 24 * time.Hour
+
+// reaperMarkerPath returns the file that records a failed pull of the reaper
+// image, or "" where there is no cache folder.
+func reaperMarkerPath() string {
+	base, err := os.UserCacheDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(base, "spiffe-labs", "reaper-unavailable")
+}
 
 // configureReaper keeps the Ryuk reaper where its image is present or can be
 // pulled, and turns it off otherwise, since testcontainers-go would fail to
@@ -41,7 +56,12 @@ func configureReaper(ctx context.Context, log io.Writer) error {
 		if _, inspectErr := docker.ImageInspect(ctx, ryukImage); inspectErr == nil {
 			return
 		}
-		pullCtx, cancel := context.WithTimeout(ctx, 60*time.Second)
+		marker := reaperMarkerPath()
+		if info, statErr := os.Stat(marker); statErr == nil && time.Since(info.ModTime()) < reaperRetryAfter {
+			err = os.Setenv("TESTCONTAINERS_RYUK_DISABLED", "true")
+			return
+		}
+		pullCtx, cancel := context.WithTimeout(ctx, 20*time.Second)
 		defer cancel()
 		if response, pullErr := docker.ImagePull(pullCtx, ryukImage, client.ImagePullOptions{}); pullErr == nil {
 			waitErr := response.Wait(pullCtx)
@@ -51,6 +71,13 @@ func configureReaper(ctx context.Context, log io.Writer) error {
 			}
 		}
 		fmt.Fprintf(log, "The reaper image %s cannot be pulled, so this run removes its containers itself.\n", ryukImage)
+		if marker != "" {
+			// Remember the failure, so that the next runs do not wait on the
+			// registry again; they still remove what they create.
+			if mkdirErr := os.MkdirAll(filepath.Dir(marker), 0o755); mkdirErr == nil {
+				_ = os.WriteFile(marker, []byte(ryukImage+"\n"), 0o644)
+			}
+		}
 		err = os.Setenv("TESTCONTAINERS_RYUK_DISABLED", "true")
 	})
 	return err

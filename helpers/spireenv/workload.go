@@ -2,6 +2,7 @@ package spireenv
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"strconv"
@@ -45,6 +46,10 @@ type WorkloadSpec struct {
 	// Read that port with Container.MappedPort.
 	PublishedPorts []string
 }
+
+// ErrWorkloadRunning is returned by RunWorkload when the workload has not
+// exited within its timeout.
+var ErrWorkloadRunning = errors.New("still running")
 
 // Workload is a workload container.
 type Workload struct {
@@ -120,6 +125,14 @@ func (e *Env) StartWorkload(ctx context.Context, spec WorkloadSpec) (*Workload, 
 func (e *Env) RunWorkload(ctx context.Context, spec WorkloadSpec, timeout time.Duration) (*Workload, WorkloadResult, error) {
 	spec.WaitFor = wait.ForExit().WithExitTimeout(timeout).WithPollInterval(100 * time.Millisecond)
 	w, err := e.StartWorkload(ctx, spec)
+	if err != nil && w != nil && w.Container != nil {
+		// A workload still running after timeout did not finish by itself:
+		// its code loops or blocks. Report that, with what it printed so far.
+		if state, stateErr := w.Container.State(ctx); stateErr == nil && state.Running {
+			stdout, stderr, _ := logsOf(ctx, e.Session.Docker, w.Container.GetContainerID())
+			return w, WorkloadResult{Stdout: stdout, Stderr: stderr}, fmt.Errorf("workload %s: %w after %s", spec.Name, ErrWorkloadRunning, timeout)
+		}
+	}
 	if err != nil {
 		return w, WorkloadResult{}, err
 	}

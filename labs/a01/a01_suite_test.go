@@ -3,6 +3,7 @@ package a01_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"testing"
@@ -48,6 +49,10 @@ var (
 // workloadPackage is the lab's workload program; it calls the learner's code.
 const workloadPackage = "./labs/a01/workload"
 
+// workloadTimeout bounds one run of the workload, which gives FetchSVID a
+// context with a 15 s deadline.
+const workloadTimeout = 20 * time.Second
+
 // workloadOutput mirrors the JSON that labs/a01/workload prints.
 type workloadOutput struct {
 	Report *a01.Report `json:"report"`
@@ -85,12 +90,19 @@ var _ = BeforeSuite(func(ctx SpecContext) {
 	Expect(err).NotTo(HaveOccurred())
 
 	Expect(env.Agent.WaitForX509SVID(ctx, wantID, 30*time.Second)).To(Succeed())
-	_, result, err := env.RunWorkload(ctx, spireenv.WorkloadSpec{Name: "hello", Image: image, UID: uid}, 30*time.Second)
-	Expect(err).NotTo(HaveOccurred(), "failed to run the workload")
+	_, result, err := env.RunWorkload(ctx, spireenv.WorkloadSpec{Name: "hello", Image: image, UID: uid}, workloadTimeout)
 	workloadDone = time.Now()
 	run.raw, run.stderr = result.Stdout, result.Stderr
-	if err := json.Unmarshal([]byte(result.Stdout), &run); err != nil {
-		run.Error = fmt.Sprintf("the workload printed no JSON (exit code %d): %v", result.ExitCode, err)
+	switch {
+	case errors.Is(err, spireenv.ErrWorkloadRunning):
+		run.Error = fmt.Sprintf("FetchSVID or Describe did not return within %s, so the workload never printed its report. "+
+			"Something loops or blocks; FetchSVID's context has a 15 s deadline, so pass it on to go-spiffe.", workloadTimeout)
+	case err != nil:
+		Fail("failed to run the workload: " + err.Error())
+	default:
+		if err := json.Unmarshal([]byte(result.Stdout), &run); err != nil {
+			run.Error = fmt.Sprintf("the workload printed no JSON (exit code %d): %v", result.ExitCode, err)
+		}
 	}
 
 	bundle, err = env.Server.Bundle(ctx)

@@ -24,11 +24,12 @@ var (
 var _ = Describe(thisLab.Describe(), Label(lab.ExerciseLabel), func() {
 	It("fetches an X.509-SVID from the Workload API", func(ctx SpecContext) {
 		if run.Error != "" {
+			edit, read := editFor(run.Error)
 			Fail(lab.Failure{
 				Expected: "FetchSVID returns the workload's X.509-SVID for " + wantID.String(),
 				Observed: run.Error,
-				Edit:     editFetch,
-				Read:     readFetch,
+				Edit:     edit,
+				Read:     read,
 				Evidence: agentEvidence(ctx),
 			}.String())
 		}
@@ -77,14 +78,25 @@ var _ = Describe(thisLab.Describe(), Label(lab.ExerciseLabel), func() {
 func requireReport() a01.Report {
 	GinkgoHelper()
 	if run.Report == nil {
+		edit, read := editFor(run.Error)
 		Fail(lab.Failure{
 			Expected: "a report from the workload",
-			Observed: "no report, because " + strings.TrimPrefix(run.Error, "the workload "),
-			Edit:     editFetch,
-			Read:     readFetch,
+			Observed: "no report. " + run.Error,
+			Edit:     edit,
+			Read:     read,
 		}.String())
 	}
 	return *run.Report
+}
+
+// editFor returns the function to edit and the README section for a
+// workload error: Describe's own panic points at Describe, anything else at
+// FetchSVID.
+func editFor(workloadError string) (edit, read string) {
+	if strings.HasPrefix(workloadError, "Describe") {
+		return editDescribe, readDescribe
+	}
+	return editFetch, readFetch
 }
 
 // agentEvidence returns the agent's log lines about the failed request, such

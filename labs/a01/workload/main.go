@@ -10,6 +10,8 @@ import (
 	"os"
 	"time"
 
+	"github.com/spiffe/go-spiffe/v2/svid/x509svid"
+
 	"github.com/spiffe-labs/spiffe-labs/labs/a01"
 )
 
@@ -31,21 +33,42 @@ func main() {
 	}
 }
 
-func run(ctx context.Context) (out output) {
-	// A panic in the learner's code becomes an error in the output, so the
-	// specs can show it.
-	defer func() {
-		if r := recover(); r != nil {
-			out = output{Error: fmt.Sprintf("the workload panicked: %v", r)}
-		}
-	}()
-	svid, err := a01.FetchSVID(ctx)
+func run(ctx context.Context) output {
+	svid, err := fetch(ctx)
 	switch {
 	case err != nil:
-		return output{Error: "FetchSVID returned an error: " + err.Error()}
+		return output{Error: err.Error()}
 	case svid == nil:
 		return output{Error: "FetchSVID returned neither an SVID nor an error"}
 	}
-	report := a01.Describe(svid)
+	report, err := describe(svid)
+	if err != nil {
+		return output{Error: err.Error()}
+	}
 	return output{Report: &report}
+}
+
+// fetch calls the learner's FetchSVID and turns a panic into an error that
+// names it, so the specs can point at the right function.
+func fetch(ctx context.Context) (svid *x509svid.SVID, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("FetchSVID panicked: %v", r)
+		}
+	}()
+	svid, err = a01.FetchSVID(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("FetchSVID returned an error: %w", err)
+	}
+	return svid, nil
+}
+
+// describe calls the learner's Describe, turning a panic into an error.
+func describe(svid *x509svid.SVID) (report a01.Report, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("Describe panicked: %v", r)
+		}
+	}()
+	return a01.Describe(svid), nil
 }
