@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"math/big"
 	"net/url"
+	"strings"
 
 	"github.com/spiffe/go-spiffe/v2/spiffeid"
 
@@ -39,6 +40,14 @@ func craftCertificates(leaf *x509.Certificate, suffix string) (map[string]crafte
 	second := spiffeid.RequireFromPathf(id.TrustDomain(), "/lab-03/%s/intruder", suffix)
 	notSPIFFE := &url.URL{Scheme: "https", Host: id.TrustDomain().Name(), Path: id.Path()}
 	foreign := spiffeid.RequireFromPath(foreignTrustDomain, id.Path())
+	// A trust domain whose name starts with the expected one, which a prefix
+	// comparison of the URI's host accepts.
+	lookAlikeTrustDomain := spiffeid.RequireTrustDomainFromString(id.TrustDomain().Name() + ".evil")
+	lookAlike := spiffeid.RequireFromPath(lookAlikeTrustDomain, id.Path())
+	// Two spiffe:// URIs that spiffeid.FromURI rejects: SPIFFE IDs allow only
+	// lower-case trust domains, and no empty path segments.
+	upperCase := &url.URL{Scheme: "spiffe", Host: strings.ToUpper(id.TrustDomain().Name()), Path: id.Path()}
+	emptySegment := &url.URL{Scheme: "spiffe", Host: id.TrustDomain().Name(), Path: fmt.Sprintf("/lab-03/%s//api", suffix)}
 
 	cases := map[string]struct {
 		broken string
@@ -51,8 +60,14 @@ func craftCertificates(leaf *x509.Certificate, suffix string) (map[string]crafte
 			func(t *x509.Certificate) { t.URIs = []*url.URL{id.URL(), second.URL()} }},
 		"not-a-spiffe-id": {"the URI SAN " + notSPIFFE.String() + ", which is not a SPIFFE ID", a03.ErrInvalidSPIFFEID,
 			func(t *x509.Certificate) { t.URIs = []*url.URL{notSPIFFE} }},
+		"upper-case-trust-domain": {"the URI SAN " + upperCase.String() + ", whose trust domain has upper-case letters, which a SPIFFE ID does not allow", a03.ErrInvalidSPIFFEID,
+			func(t *x509.Certificate) { t.URIs = []*url.URL{upperCase} }},
+		"empty-path-segment": {"the URI SAN " + emptySegment.String() + ", whose path has an empty segment, which a SPIFFE ID does not allow", a03.ErrInvalidSPIFFEID,
+			func(t *x509.Certificate) { t.URIs = []*url.URL{emptySegment} }},
 		"foreign-trust-domain": {"the SPIFFE ID " + foreign.String() + ", of trust domain " + foreignTrustDomain.Name(), a03.ErrForeignTrustDomain,
 			func(t *x509.Certificate) { t.URIs = []*url.URL{foreign.URL()} }},
+		"look-alike-trust-domain": {"the SPIFFE ID " + lookAlike.String() + ", of trust domain " + lookAlikeTrustDomain.Name() + ", whose name starts with " + id.TrustDomain().Name(), a03.ErrForeignTrustDomain,
+			func(t *x509.Certificate) { t.URIs = []*url.URL{lookAlike.URL()} }},
 		"ca-flag": {"the CA flag set (basic constraints CA:TRUE)", a03.ErrLeafIsCA,
 			func(t *x509.Certificate) { t.IsCA = true }},
 		"no-digital-signature": {"a key usage without Digital Signature", a03.ErrNoDigitalSignature,

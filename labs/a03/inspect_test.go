@@ -95,7 +95,10 @@ var _ = Describe(thisLab.Describe(), Label(lab.ExerciseLabel), func() {
 			Entry("with no URI SAN", "no-uri-san"),
 			Entry("with two URI SANs", "two-uri-sans"),
 			Entry("whose URI SAN is not a SPIFFE ID", "not-a-spiffe-id"),
+			Entry("whose URI SAN has an upper-case trust domain", "upper-case-trust-domain"),
+			Entry("whose URI SAN has an empty path segment", "empty-path-segment"),
 			Entry("whose SPIFFE ID is in another trust domain", "foreign-trust-domain"),
+			Entry("whose trust domain only starts with the expected one", "look-alike-trust-domain"),
 			Entry("that has the CA flag set", "ca-flag"),
 			Entry("without the digitalSignature key usage", "no-digital-signature"),
 		)
@@ -145,30 +148,86 @@ var _ = Describe(thisLab.Describe(), Label(lab.ExerciseLabel), func() {
 	})
 })
 
+// callTimeout bounds each call of the learner's Check and Describe. Both only
+// read one certificate, which takes microseconds, so a call that takes this
+// long loops or blocks and would otherwise hang the run until go test's own
+// timeout.
+const callTimeout = 3 * time.Second
+
 // callCheck runs the learner's Check for the lab's trust domain, turning a
-// panic into a failure that names the function.
+// panic or a call that does not return into a failure that names the function.
 func callCheck(cert *x509.Certificate) (spiffeid.ID, error) {
 	GinkgoHelper()
-	defer failOnPanic("Check", editCheck, readCheck)
-	return a03.Check(cert, env.TrustDomain)
+	type result struct {
+		id  spiffeid.ID
+		err error
+	}
+	r := callBounded("Check", editCheck, readCheck, func() result {
+		id, err := a03.Check(cert, env.TrustDomain)
+		return result{id, err}
+	})
+	return r.id, r.err
 }
 
-// callDescribe runs the learner's Describe, turning a panic into a failure
-// that names the function.
+// callDescribe runs the learner's Describe, turning a panic or a call that
+// does not return into a failure that names the function.
 func callDescribe(cert *x509.Certificate) a03.Facts {
 	GinkgoHelper()
-	defer failOnPanic("Describe", editDescribe, readDescribe)
-	return a03.Describe(cert)
+	return callBounded("Describe", editDescribe, readDescribe, func() a03.Facts {
+		return a03.Describe(cert)
+	})
 }
 
-func failOnPanic(function, edit, read string) {
-	if r := recover(); r != nil {
+// callBounded runs call, a call of the learner's function, in its own
+// goroutine and returns its result. It fails the spec when call panics or
+// does not return within callTimeout. Go cannot stop a goroutine from
+// outside, so a call that does not return keeps running until the test
+// process exits. That leak is acceptable because the spec fails.
+func callBounded[T any](function, edit, read string, call func() T) T {
+	GinkgoHelper()
+	type outcome struct {
+		value T
+		// panicked is true when call panicked, with panicValue as the value
+		// that recover returned.
+		panicked   bool
+		panicValue any
+	}
+	// The channel is buffered so that a call returning after the timeout
+	// does not block its goroutine forever.
+	done := make(chan outcome, 1)
+	go func() {
+		var o outcome
+		defer func() {
+			if r := recover(); r != nil {
+				o.panicked, o.panicValue = true, r
+			}
+			done <- o
+		}()
+		o.value = call()
+	}()
+
+	timer := time.NewTimer(callTimeout)
+	defer timer.Stop()
+	select {
+	case o := <-done:
+		if o.panicked {
+			Fail(lab.Failure{
+				Expected: function + " returns without panicking",
+				Observed: fmt.Sprintf("%s panicked: %v", function, o.panicValue),
+				Edit:     edit,
+				Read:     read,
+			}.String())
+		}
+		return o.value
+	case <-timer.C:
 		Fail(lab.Failure{
-			Expected: function + " returns without panicking",
-			Observed: fmt.Sprintf("%s panicked: %v", function, r),
+			Expected: function + " returns",
+			Observed: fmt.Sprintf("%s did not return within %s: it may loop or block", function, callTimeout),
 			Edit:     edit,
 			Read:     read,
 		}.String())
+		var zero T
+		return zero
 	}
 }
 
