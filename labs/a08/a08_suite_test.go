@@ -37,6 +37,16 @@ const edgeName = "edge"
 // reads the path of the server's API socket. It matches ServerSocketEnv there.
 const serverSocketEnv = "SPIRE_SERVER_SOCKET"
 
+// callingPrefix starts the line that labs/a08/workload writes on standard
+// error before it calls one of the learner's functions. It matches
+// CallingPrefix there.
+const callingPrefix = "calling "
+
+// learnerTimeout bounds each run of the learner's code in the admin container.
+// The workload gives the learner's functions a context with a 15 s deadline,
+// so a function that returns when its context ends finishes well within it.
+const learnerTimeout = 30 * time.Second
+
 // What the suite sets up once and every spec reads.
 var (
 	env *spireenv.Env
@@ -148,8 +158,8 @@ var _ = BeforeSuite(func(ctx SpecContext) {
 	Expect(err).NotTo(HaveOccurred())
 	Expect(json.Unmarshal([]byte(bundleJSON.Stdout), &serverBundle)).To(Succeed(), "failed to parse the output of bundle show")
 
-	runJSON(ctx, admin, &report, "report")
-	runJSON(ctx, admin, &banned, "ban", edge.ID.String())
+	runLearnerCode(ctx, &report, "report")
+	runLearnerCode(ctx, &banned, "ban", edge.ID.String())
 	banned.at = time.Now()
 	banned.agentsAfter, err = env.Server.Agents(ctx)
 	Expect(err).NotTo(HaveOccurred())
@@ -217,6 +227,84 @@ func runJSON(ctx context.Context, w *spireenv.Workload, out any, args ...string)
 	GinkgoHelper()
 	result, err := w.Exec(ctx, args...)
 	Expect(err).NotTo(HaveOccurred(), "failed to run %s in workload %s", strings.Join(args, " "), w.Spec.Name)
+	parseJSON(w, result, out, args)
+}
+
+// runLearnerCode runs labs/a08/workload with args inside the admin container,
+// where it calls the learner's functions, and parses the JSON it prints into
+// out. When the run takes longer than learnerTimeout, it fails the suite and
+// names the function that did not return.
+func runLearnerCode(ctx context.Context, out any, args ...string) {
+	GinkgoHelper()
+	runCtx, cancel := context.WithTimeout(ctx, learnerTimeout)
+	defer cancel()
+	result, err := admin.Exec(runCtx, args...)
+
+	// Only runCtx's own deadline is the learner's doing, not an interrupt or
+	// the end of ctx.
+	var canceledErr *spireenv.ExecCanceledError
+	if errors.As(err, &canceledErr) && errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil {
+		failUnfinished(args[0], result.Stderr)
+	}
+	Expect(err).NotTo(HaveOccurred(), "failed to run %s in workload %s", strings.Join(args, " "), admin.Spec.Name)
+	parseJSON(admin, result, out, args)
+}
+
+// failUnfinished fails the suite because `command` (report or ban) was still
+// running after learnerTimeout. stderr is what the workload wrote until then.
+func failUnfinished(command, stderr string) {
+	GinkgoHelper()
+	name := lastCalled(stderr)
+	if name == "" {
+		// The workload announces each call before it makes it, so this
+		// happens only if that line was lost.
+		name = "ListAgents, ListEntries or GetBundle"
+		if command == "ban" {
+			name = "BanAgent"
+		}
+	}
+	edit, read := whereToFix(name)
+	Fail(lab.Failure{
+		Expected: fmt.Sprintf("%s returns once its context is done (the admin program sets a deadline 15 s after it starts)", name),
+		Observed: fmt.Sprintf("%s was still running %s after the admin program started, so the suite stopped before any spec ran. "+
+			"Code that waits without watching ctx (time.Sleep, a channel receive, a loop that retries forever) never sees the deadline.",
+			name, learnerTimeout),
+		Edit: edit,
+		Read: read,
+	}.String())
+}
+
+// lastCalled returns the name of the last function that labs/a08/workload
+// announced on stderr, or "" if it announced none.
+func lastCalled(stderr string) string {
+	name := ""
+	for line := range strings.Lines(stderr) {
+		if called, ok := strings.CutPrefix(strings.TrimSpace(line), callingPrefix); ok {
+			name = called
+		}
+	}
+	return name
+}
+
+// whereToFix returns the file and README section for the learner's function
+// name, or state.go and step 1 for a name that is not one of them.
+func whereToFix(name string) (edit, read string) {
+	switch name {
+	case "ListAgents":
+		return editAgents, readAgents
+	case "ListEntries":
+		return editEntries, readEntries
+	case "GetBundle":
+		return editBundle, readBundle
+	case "BanAgent":
+		return editBan, readBan
+	default:
+		return thisLab.Path("state.go"), readAgents
+	}
+}
+
+func parseJSON(w *spireenv.Workload, result spireenv.ExecResult, out any, args []string) {
+	GinkgoHelper()
 	Expect(json.Unmarshal([]byte(result.Stdout), out)).To(Succeed(),
 		"`%s` in workload %s printed no JSON:\n%s%s", strings.Join(args, " "), w.Spec.Name, result.Stdout, result.Stderr)
 }

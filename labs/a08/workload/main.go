@@ -32,6 +32,10 @@ import (
 // SPIRE server's API socket inside the admin container.
 const ServerSocketEnv = "SPIRE_SERVER_SOCKET"
 
+// CallingPrefix starts the line on standard error that announces each call of
+// a learner's function, as in "calling ListAgents".
+const CallingPrefix = "calling "
+
 // reportOutput is the output of `report`. It carries each part, or the error
 // that prevented it, so that one unfinished function does not hide the others.
 type reportOutput struct {
@@ -135,13 +139,16 @@ func ban(ctx context.Context, rawID string) banOutput {
 }
 
 // guard runs one of the learner's functions and returns its error as text,
-// naming the function; a panic becomes an error too.
+// naming the function. A panic becomes an error too. Before the call, guard
+// writes CallingPrefix and the name as a line on standard error, so that the
+// specs can name a function that does not return.
 func guard(name string, call func() error) (message string) {
 	defer func() {
 		if r := recover(); r != nil {
 			message = fmt.Sprintf("%s panicked: %v", name, r)
 		}
 	}()
+	fmt.Fprintln(os.Stderr, CallingPrefix+name)
 	if err := call(); err != nil {
 		return name + " returned an error: " + err.Error()
 	}
