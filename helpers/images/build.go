@@ -192,8 +192,16 @@ func importImage(ctx context.Context, docker *testcontainers.DockerClient, c com
 		fmt.Sprintf(`ENTRYPOINT ["/opt/spire/bin/%s", "run"]`, c.name),
 		"LABEL io.spiffe-labs.recipe=" + strings.SplitN(tag, ":", 2)[1],
 	}
-	response, err := docker.ImageImport(ctx, client.ImageImportSource{Source: reader, SourceName: "-"}, tag,
-		client.ImageImportOptions{Changes: changes, Message: "SPIRE v" + SPIREVersion + " built by SPIFFE Labs"})
+	return Import(ctx, docker, reader, tag, changes, "SPIRE v"+SPIREVersion+" built by SPIFFE Labs")
+}
+
+// Import creates image tag from a root file system as a tar stream: a
+// single-layer image, the same as FROM scratch, with the Dockerfile-style
+// changes (ENTRYPOINT, USER, LABEL, ...) applied. The engine keeps the tar's
+// owners and modes.
+func Import(ctx context.Context, docker *testcontainers.DockerClient, layer io.Reader, tag string, changes []string, message string) error {
+	response, err := docker.ImageImport(ctx, client.ImageImportSource{Source: layer, SourceName: "-"}, tag,
+		client.ImageImportOptions{Changes: changes, Message: message})
 	if err != nil {
 		return fmt.Errorf("failed to import image %s: %w", tag, err)
 	}
@@ -202,6 +210,7 @@ func importImage(ctx context.Context, docker *testcontainers.DockerClient, c com
 	if err != nil {
 		return fmt.Errorf("failed to import image %s: %w", tag, err)
 	}
+	// The engine reports a failed import in the JSON stream, not the status.
 	if strings.Contains(string(body), `"error"`) {
 		return fmt.Errorf("failed to import image %s: %s", tag, body)
 	}

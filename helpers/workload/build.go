@@ -10,7 +10,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
 	"path"
@@ -18,7 +17,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/moby/moby/client"
 	"github.com/testcontainers/testcontainers-go"
 
 	"github.com/spiffe-labs/spiffe-labs/helpers/images"
@@ -109,21 +107,6 @@ func importBinary(ctx context.Context, docker *testcontainers.DockerClient, bina
 	if err := tw.Close(); err != nil {
 		return err
 	}
-	response, err := docker.ImageImport(ctx, client.ImageImportSource{Source: &layer, SourceName: "-"}, image,
-		client.ImageImportOptions{Changes: []string{
-			fmt.Sprintf(`ENTRYPOINT ["%s"]`, BinaryPath),
-			"LABEL " + ImageLabel + "=true",
-		}})
-	if err != nil {
-		return fmt.Errorf("failed to import image %s: %w", image, err)
-	}
-	defer response.Close()
-	body, err := io.ReadAll(response)
-	if err != nil {
-		return fmt.Errorf("failed to import image %s: %w", image, err)
-	}
-	if strings.Contains(string(body), `"error"`) {
-		return fmt.Errorf("failed to import image %s: %s", image, body)
-	}
-	return nil
+	changes := []string{fmt.Sprintf(`ENTRYPOINT ["%s"]`, BinaryPath), "LABEL " + ImageLabel + "=true"}
+	return images.Import(ctx, docker, &layer, image, changes, "")
 }
