@@ -51,7 +51,7 @@ var (
 )
 
 // ResolveSPIRE returns the SPIRE images to run, pulling or building them when
-// needed. The answer is kept for the rest of the process.
+// needed. The result is kept for the rest of the process.
 func ResolveSPIRE(ctx context.Context, docker *testcontainers.DockerClient, log io.Writer) (SPIRE, error) {
 	resolveMu.Lock()
 	defer resolveMu.Unlock()

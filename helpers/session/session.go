@@ -31,7 +31,7 @@ const (
 	// resource, so that a later run can tell when that process has died.
 	LabelOwnerPID  = "io.spiffe-labs.owner-pid"
 	LabelOwnerHost = "io.spiffe-labs.owner-host"
-	// LabelPurpose says what the run was, such as "lab-01".
+	// LabelPurpose names what the run was for, such as "lab-a01".
 	LabelPurpose = "io.spiffe-labs.purpose"
 )
 

@@ -116,7 +116,7 @@ type Env struct {
 }
 
 // Start brings up the network, the server and the agent, and returns when the
-// agent answers its health check. On error everything created is removed.
+// agent passes its health check. On error everything created is removed.
 func Start(ctx context.Context, opts Options) (env *Env, err error) {
 	if opts.Purpose == "" {
 		opts.Purpose = "labs"
