@@ -91,9 +91,23 @@ func handshake(ctx context.Context, raw net.Conn, config *tls.Config, log *event
 	}()
 	ctx, cancel := context.WithTimeout(ctx, handshakeTimeout)
 	defer cancel()
+	// HandshakeContext does not return while a verification callback blocks,
+	// so a watchdog reports the timeout and drops the connection itself.
+	var timedOut atomic.Bool
+	stopWatchdog := context.AfterFunc(ctx, func() {
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			timedOut.Store(true)
+			log.write(Event{Event: EventHandshakeError, Remote: remote, Error: fmt.Sprintf(
+				"the handshake did not finish within %s: the verification callback (the authorization policy) may block", handshakeTimeout)})
+			raw.Close()
+		}
+	})
+	defer stopWatchdog()
 	tlsConn := tls.Server(raw, config)
 	if err := tlsConn.HandshakeContext(ctx); err != nil {
-		log.write(Event{Event: EventHandshakeError, Remote: remote, Error: err.Error()})
+		if !timedOut.Load() {
+			log.write(Event{Event: EventHandshakeError, Remote: remote, Error: err.Error()})
+		}
 		raw.Close()
 		return nil
 	}
