@@ -325,7 +325,7 @@ func extKeyUsageNames(usages []x509.ExtKeyUsage) []string {
 
 func formatTime(t time.Time) string {
 	if t.IsZero() {
-		return ""
+		return "the zero time (not set)"
 	}
 	return t.UTC().Format(time.RFC3339)
 }
@@ -338,8 +338,11 @@ func quoteID(id spiffeid.ID) string {
 }
 
 func quoteEmpty(s string) string {
-	if s == "" || s == "[]" {
+	switch s {
+	case "":
 		return `"" (empty)`
+	case "[]":
+		return "[] (an empty list)"
 	}
 	return s
 }

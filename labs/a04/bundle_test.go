@@ -56,7 +56,7 @@ var _ = Describe(thisLab.Describe(), func() {
 			if err == nil || !strings.Contains(err.Error(), "no X.509 bundle") {
 				Fail(lab.Failure{
 					Expected: "VerifyChain rejects the chain, because the bundle is for " + partnerTrustDomain.Name() +
-						" and holds no authority for " + clientID.TrustDomain().Name() + ` (go-spiffe: "no X.509 bundle found for trust domain")`,
+						" and holds no authority for " + clientID.TrustDomain().Name() + ` (go-spiffe: "no X.509 bundle for trust domain")`,
 					Observed: verifyOutcome(id, err),
 					Edit:     editVerify,
 					Read:     readVerify,
