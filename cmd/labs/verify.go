@@ -22,11 +22,11 @@ import (
 	"github.com/spiffe-labs/spiffe-labs/helpers/repo"
 )
 
-// verifyCommand runs the curriculum check: in a temporary copy of the
-// repository, every named lab (all by default) must fail on its exercise
-// state in exactly the specs labelled "exercise", each failure naming a file
-// the learner edits, and must pass every spec with its solution. The working
-// tree is never touched.
+// verifyCommand runs the curriculum check in a temporary copy of the
+// repository, so the working tree is never touched. Every named lab (all by
+// default) must fail on its exercise state in exactly the specs labelled
+// "exercise", each failure naming a file the learner edits. With its
+// solution, it must pass every spec.
 func verifyCommand(ctx context.Context, args []string) error {
 	root, err := repo.Root()
 	if err != nil {
@@ -285,7 +285,7 @@ func tail(text string, n int) string {
 	return strings.Join(lines, "\n")
 }
 
-// copyTree copies the files git knows of (tracked, and untracked but not
+// copyTree copies the files git lists (tracked, and untracked but not
 // ignored) from src to dst, so uncommitted work is checked as it is. Without
 // git it copies everything except .git and .labs.
 func copyTree(src, dst string) error {

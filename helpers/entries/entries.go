@@ -95,9 +95,9 @@ type Problem struct {
 	// Field is the JSON path of the value, such as ".entries[0].spiffe_id",
 	// or empty for a syntax error.
 	Field string
-	// Message is what is wrong, with the value.
+	// Message describes the problem and quotes the offending value.
 	Message string
-	// Fix is what to write instead.
+	// Fix is the text to write instead, or advice where no single text fits.
 	Fix string
 }
 

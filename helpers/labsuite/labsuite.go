@@ -19,6 +19,15 @@ import (
 	"github.com/spiffe-labs/spiffe-labs/helpers/workload"
 )
 
+// Register loads the metadata of lab id and records the progress of every
+// run of its suite (see RecordProgress). Call it once per suite, at package
+// level: var thisLab = labsuite.Register("a01").
+func Register(id string) *lab.Lab {
+	l := MustLoad(id)
+	RecordProgress(l)
+	return l
+}
+
 // MustLoad returns the metadata of lab id, failing the suite if it is invalid.
 func MustLoad(id string) *lab.Lab {
 	l, err := lab.Load(id)

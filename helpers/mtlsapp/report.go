@@ -105,8 +105,8 @@ const (
 	StageResponse  = "response"
 )
 
-// CallResult is what `call` prints: what the caller presented, what the
-// server presented in the handshake, and the response or the error.
+// CallResult is the JSON that `call` prints: the caller's and the server's
+// certificates from the handshake, and the response or the error.
 type CallResult struct {
 	URL string `json:"url"`
 	As  string `json:"as"`

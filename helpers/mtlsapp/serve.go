@@ -89,6 +89,7 @@ func handshake(ctx context.Context, raw net.Conn, config *tls.Config, log *event
 			conn = nil
 		}
 	}()
+
 	ctx, cancel := context.WithTimeout(ctx, handshakeTimeout)
 	defer cancel()
 	// HandshakeContext does not return while a verification callback blocks,
@@ -103,6 +104,7 @@ func handshake(ctx context.Context, raw net.Conn, config *tls.Config, log *event
 		}
 	})
 	defer stopWatchdog()
+
 	tlsConn := tls.Server(raw, config)
 	if err := tlsConn.HandshakeContext(ctx); err != nil {
 		if !timedOut.Load() {
@@ -111,6 +113,7 @@ func handshake(ctx context.Context, raw net.Conn, config *tls.Config, log *event
 		raw.Close()
 		return nil
 	}
+
 	log.write(Event{Event: EventHandshake, Remote: remote, Peer: PeerOf(tlsConn.ConnectionState().PeerCertificates)})
 	return tlsConn
 }

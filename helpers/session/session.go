@@ -1,7 +1,7 @@
-// Package session gives one test run an identity in Docker: labels that mark
-// every container, network and volume the run creates, and the cleanup that
-// removes them when the run ends, after an interrupt, or on the next run when
-// the process was killed. It works with and without the Ryuk reaper.
+// Package session gives one test run an identity in Docker: labels on every
+// container, network and volume the run creates. It removes them when the
+// run ends or is interrupted, and on the next run when the process was
+// killed. It works with and without the Ryuk reaper.
 package session
 
 import (

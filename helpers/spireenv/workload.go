@@ -58,7 +58,8 @@ type Workload struct {
 	env       *Env
 }
 
-// WorkloadResult is what a workload that ran to completion left behind.
+// WorkloadResult holds the exit code and output of a workload that ran to
+// completion.
 type WorkloadResult struct {
 	ExitCode int
 	Stdout   string

@@ -23,7 +23,7 @@ import (
 	"github.com/spiffe-labs/spiffe-labs/helpers/repo"
 )
 
-// BinaryPath is where the program sits in the image; it is the entry point.
+// BinaryPath is the program's path in the image and its entry point.
 const BinaryPath = "/workload"
 
 // ImageLabel marks workload images. Every change to a lab's code makes a new

@@ -24,9 +24,7 @@ func TestLab01(t *testing.T) {
 	RunSpecs(t, thisLab.Describe())
 }
 
-var thisLab = labsuite.MustLoad("a01")
-
-var _ = labsuite.RecordProgress(thisLab)
+var thisLab = labsuite.Register("a01")
 
 // What the suite sets up once and every spec reads.
 var (

@@ -30,9 +30,7 @@ func TestLab03(t *testing.T) {
 	RunSpecs(t, thisLab.Describe())
 }
 
-var thisLab = labsuite.MustLoad("a03")
-
-var _ = labsuite.RecordProgress(thisLab)
+var thisLab = labsuite.Register("a03")
 
 // What the suite sets up once and every spec reads.
 var (

@@ -27,9 +27,7 @@ func TestLab04(t *testing.T) {
 	RunSpecs(t, thisLab.Describe())
 }
 
-var thisLab = labsuite.MustLoad("a04")
-
-var _ = labsuite.RecordProgress(thisLab)
+var thisLab = labsuite.Register("a04")
 
 // batchJWTTTL is the jwt_svid_ttl of the batch workload's entry, short so
 // that the expiry spec can wait its token out.

@@ -26,9 +26,7 @@ func TestLab08(t *testing.T) {
 	RunSpecs(t, thisLab.Describe())
 }
 
-var thisLab = labsuite.MustLoad("a08")
-
-var _ = labsuite.RecordProgress(thisLab)
+var thisLab = labsuite.Register("a08")
 
 // edgeName is the name of the second agent, the one on the compromised host.
 const edgeName = "edge"
